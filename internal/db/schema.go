@@ -95,7 +95,9 @@ func (s *Schema) sort() {
 	sort.Slice(s.Tables, func(i, j int) bool { return s.Tables[i].Name < s.Tables[j].Name })
 	for i := range s.Tables {
 		t := &s.Tables[i]
-		sort.Slice(t.ForeignKeys, func(a, b int) bool { return t.ForeignKeys[a].RefTable+t.ForeignKeys[a].Columns[0] < t.ForeignKeys[b].RefTable+t.ForeignKeys[b].Columns[0] })
+		sort.Slice(t.ForeignKeys, func(a, b int) bool {
+			return t.ForeignKeys[a].RefTable+t.ForeignKeys[a].Columns[0] < t.ForeignKeys[b].RefTable+t.ForeignKeys[b].Columns[0]
+		})
 		sort.Slice(t.Uniques, func(a, b int) bool { return join(t.Uniques[a]) < join(t.Uniques[b]) })
 	}
 }
