@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"database/sql"
+
+	"github.com/riverqueue/river/riverdriver"
 )
 
 // Dialect is the seam between the two backends. Code outside this package
@@ -26,6 +28,8 @@ type Dialect interface {
 	lockMigrations(ctx context.Context, tx *sql.Tx) error
 	// nowSQL is the expression for the current timestamp.
 	nowSQL() string
+	// jobDriver is River's driver for this backend.
+	jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx]
 }
 
 var (

@@ -57,7 +57,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet applied and returns the versions
-// it applied. Each migration runs in its own transaction together with its
+// it applied, then brings the job queue's own tables (River's) up to date. Each migration runs in its own transaction together with its
 // bookkeeping row, under a lock that serialises concurrent runs (an advisory
 // lock on PostgreSQL, the write lock on SQLite), so running it twice, or
 // from two instances at once, is safe.
@@ -75,6 +75,9 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		if did {
 			applied = append(applied, m.Version)
 		}
+	}
+	if _, err := db.migrateJobQueue(ctx); err != nil {
+		return applied, err
 	}
 	return applied, nil
 }
