@@ -17,8 +17,10 @@ func (db *DB) JobDriver() riverdriver.Driver[*sql.Tx] {
 	return db.Dialect.jobDriver(db.DB)
 }
 
-func (postgresDialect) jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx] { return riverdatabasesql.New(d) }
-func (sqliteDialect) jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx]   { return riversqlite.New(d) }
+func (postgresDialect) jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx] {
+	return riverdatabasesql.New(d)
+}
+func (sqliteDialect) jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx] { return riversqlite.New(d) }
 
 // migrateJobQueue brings River's tables (river_job, river_queue, …) up to
 // date, each version in its own transaction under the same lock as our
