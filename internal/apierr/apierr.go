@@ -25,6 +25,9 @@ type Error struct {
 	Hint    any
 	// Header holds extra response headers, such as Retry-After.
 	Header http.Header
+	// Extra holds further top-level body fields a client reads, such as
+	// GoTrue's weak_password.
+	Extra map[string]any
 
 	cause error
 }
@@ -79,6 +82,17 @@ func (e *Error) WithHeader(key, value string) *Error {
 		c.Header = http.Header{}
 	}
 	c.Header.Set(key, value)
+	return &c
+}
+
+// WithExtra returns a copy of e with a further top-level body field.
+func (e *Error) WithExtra(key string, value any) *Error {
+	c := *e
+	c.Extra = map[string]any{}
+	for k, v := range e.Extra {
+		c.Extra[k] = v
+	}
+	c.Extra[key] = value
 	return &c
 }
 
@@ -166,6 +180,11 @@ func Write(w http.ResponseWriter, r *http.Request, err error) {
 		"message": e.Message,
 		"details": e.Details,
 		"hint":    e.Hint,
+	}
+	for k, v := range e.Extra {
+		if _, taken := body[k]; !taken {
+			body[k] = v
+		}
 	}
 	h := w.Header()
 	for k, vs := range e.Header {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"tunebase/internal/auth"
 	"tunebase/internal/catalog"
 	"tunebase/internal/config"
 	"tunebase/internal/db"
@@ -26,6 +27,7 @@ type App struct {
 	Keys   *principal.Keys
 	// Catalog is the exposed schema, read once at start.
 	Catalog *catalog.Catalog
+	Auth    *auth.Service
 
 	handler http.Handler
 }
@@ -52,7 +54,12 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat}
+	authSvc, err := auth.New(d, keys, cfg.Auth)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat, Auth: authSvc}
 	a.handler = a.routes()
 	return a, nil
 }

@@ -18,6 +18,13 @@ func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /health", httpx.Handle(a.health))
 
+	mux.Handle("POST /auth/v1/signup", gotrue(authn(httpx.Handle(a.Auth.Signup))))
+	mux.Handle("POST /auth/v1/token", gotrue(authn(httpx.Handle(a.Auth.Token))))
+	mux.Handle("POST /auth/v1/logout", gotrue(authn(httpx.Handle(a.Auth.Logout))))
+	mux.Handle("GET /auth/v1/user", gotrue(authn(httpx.Handle(a.Auth.GetUser))))
+	mux.Handle("PUT /auth/v1/user", gotrue(authn(httpx.Handle(a.Auth.UpdateUser))))
+	mux.Handle("GET /auth/v1/settings", gotrue(authn(httpx.Handle(a.Auth.Settings))))
+	mux.Handle("GET /auth/v1/health", gotrue(httpx.Handle(a.health)))
 	mux.Handle("/auth/v1/", gotrue(authn(httpx.Handle(notFound))))
 	mux.Handle("GET /rest/v1/{$}", authn(httpx.Handle(rest.OpenAPI(a.Catalog, Version()))))
 	mux.Handle("/rest/v1/", authn(httpx.Handle(notFound)))

@@ -18,6 +18,8 @@ type Dialect interface {
 	// TranslateError turns driver errors into [ConstraintError] and
 	// [ErrNotFound]; other errors pass through unchanged.
 	TranslateError(err error) error
+	// Now is the SQL expression for the current timestamp.
+	Now() string
 	// Introspect reads the tables, columns and constraints of the schema.
 	Introspect(ctx context.Context, q Querier) (Schema, error)
 
@@ -26,8 +28,6 @@ type Dialect interface {
 	migrationsDir() string
 	// lockMigrations serialises migration runs across processes, inside tx.
 	lockMigrations(ctx context.Context, tx *sql.Tx) error
-	// nowSQL is the expression for the current timestamp.
-	nowSQL() string
 	// jobDriver is River's driver for this backend.
 	jobDriver(d *sql.DB) riverdriver.Driver[*sql.Tx]
 }

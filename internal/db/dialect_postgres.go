@@ -19,7 +19,7 @@ func (postgresDialect) Name() string             { return "postgres" }
 func (postgresDialect) driverName() string       { return "pgx" }
 func (postgresDialect) migrationsDir() string    { return "migrations/postgres" }
 func (postgresDialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
-func (postgresDialect) nowSQL() string           { return "now()" }
+func (postgresDialect) Now() string              { return "now()" }
 
 func (postgresDialect) configurePool(db *sql.DB, opts Options) {
 	n := opts.MaxOpenConns

@@ -18,7 +18,7 @@ func (sqliteDialect) Name() string             { return "sqlite" }
 func (sqliteDialect) driverName() string       { return "sqlite" }
 func (sqliteDialect) migrationsDir() string    { return "migrations/sqlite" }
 func (sqliteDialect) Placeholder(n int) string { return "?" }
-func (sqliteDialect) nowSQL() string           { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }
+func (sqliteDialect) Now() string              { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }
 
 // sqliteDSN enables foreign keys, WAL (readers never wait for the writer), a
 // busy timeout so concurrent writers queue instead of failing, and

@@ -91,7 +91,7 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tunebase_migrations (
 			version    integer PRIMARY KEY NOT NULL,
 			name       text NOT NULL,
-			applied_at timestamptz NOT NULL DEFAULT (`+db.Dialect.nowSQL()+`))`); err != nil {
+			applied_at timestamptz NOT NULL DEFAULT (`+db.Dialect.Now()+`))`); err != nil {
 			return fmt.Errorf("create bookkeeping table: %w", err)
 		}
 		var n int
