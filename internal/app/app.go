@@ -17,6 +17,7 @@ import (
 	"tunebase/internal/config"
 	"tunebase/internal/db"
 	"tunebase/internal/principal"
+	"tunebase/internal/rest"
 )
 
 // App is one running Tunebase: its database, keys and HTTP handler.
@@ -28,6 +29,7 @@ type App struct {
 	// Catalog is the exposed schema, read once at start.
 	Catalog *catalog.Catalog
 	Auth    *auth.Service
+	REST    *rest.Service
 
 	handler http.Handler
 }
@@ -59,7 +61,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat, Auth: authSvc}
+	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat, Auth: authSvc, REST: rest.New(d, cat)}
 	a.handler = a.routes()
 	return a, nil
 }

@@ -20,6 +20,34 @@ type Dialect interface {
 	TranslateError(err error) error
 	// Now is the SQL expression for the current timestamp.
 	Now() string
+	// SQL fragments (see dialect_sql.go). Arguments are SQL text made of
+	// catalog identifiers and placeholders, never request text.
+	TypedPlaceholder(ph string, t Type) string
+	JSONObject(pairs string) string
+	JSONValue(expr string, t Type) string
+	JSONAgg(expr string) string
+	EmbedJSON(expr string) string
+	JSONText(expr string) string
+	JSONArrow(base, key string, text bool) string
+	// JSONIndex types an array-index placeholder for JSONArrow.
+	JSONIndex(ph string) string
+	// NoLimit is what must precede OFFSET when there is no LIMIT.
+	NoLimit() string
+	JSONArrayLength(expr string) string
+	RowJSONText(expr string) string
+	IsDistinct(a, b string) string
+	Like(expr, pattern string, ci bool) string
+	Regex(expr, pattern string, ci bool) string
+	JSONContains(a, b string) string
+	JSONOverlaps(a, b string) string
+	FullText(expr, query, kind, config string) string
+	Raise(code, msg, value string) string
+	CountOver() string
+	BoolLiteral(v bool) string
+	// Cast returns expr cast to a type named in a request (text, int, …),
+	// its logical type, and false if the cast is not allowed.
+	Cast(expr, to string) (string, Type, bool)
+
 	// Introspect reads the tables, columns and constraints of the schema.
 	Introspect(ctx context.Context, q Querier) (Schema, error)
 

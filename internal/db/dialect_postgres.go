@@ -66,8 +66,18 @@ func (postgresDialect) TranslateError(err error) error {
 		ce.Kind = ViolationCheck
 	case "23502":
 		ce.Kind = ViolationNotNull
+	case RaiseForbidden:
+		return &RaiseError{Code: RaiseForbidden, Message: pe.Message}
 	default:
+		// Class 22 (data exception) and bad text-search or regex operands:
+		// the request's values were wrong, not the server.
+		if strings.HasPrefix(pe.Code, "22") || pe.Code == "2201B" || pe.Code == "42601" && strings.Contains(pe.Message, "tsquery") {
+			return &RaiseError{Code: RaiseInvalid, Message: pe.Message}
+		}
 		return err
+	}
+	if pe.Code == "23503" && pe.TableName == "" {
+		return &RaiseError{Code: RaiseForeignKey, Message: pe.Message}
 	}
 	return ce
 }

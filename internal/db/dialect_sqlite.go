@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -17,7 +18,7 @@ type sqliteDialect struct{}
 func (sqliteDialect) Name() string             { return "sqlite" }
 func (sqliteDialect) driverName() string       { return "sqlite" }
 func (sqliteDialect) migrationsDir() string    { return "migrations/sqlite" }
-func (sqliteDialect) Placeholder(n int) string { return "?" }
+func (sqliteDialect) Placeholder(n int) string { return "?" + strconv.Itoa(n) }
 func (sqliteDialect) Now() string              { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }
 
 // sqliteDSN enables foreign keys, WAL (readers never wait for the writer), a
@@ -56,6 +57,13 @@ func (sqliteDialect) TranslateError(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return err
+	}
+	if i := strings.Index(se.Error(), raisePrefix); i >= 0 {
+		code, msg, _ := strings.Cut(se.Error()[i+len(raisePrefix):], ":")
+		if j := strings.LastIndex(msg, " ("); j >= 0 {
+			msg = msg[:j]
+		}
+		return &RaiseError{Code: code, Message: msg}
 	}
 	ce := &ConstraintError{cause: err}
 	switch se.Code() {
