@@ -93,20 +93,12 @@ func bodyValue(table string, c db.Column, v any) (any, error) {
 	rule := catalog.Rule(table, c.Name)
 	switch c.Type {
 	case db.TypeJSON:
-		switch v.(type) {
-		case map[string]any:
-		case []any:
-		default:
-			if c.Name == "metadata" || c.Name == "parameters" {
-				return nil, invalidValue(field, "must be a JSON object")
-			}
-		}
-		if c.Name == "metadata" || c.Name == "parameters" {
+		switch c.Name {
+		case "metadata", "parameters":
 			if _, ok := v.(map[string]any); !ok {
 				return nil, invalidValue(field, "must be a JSON object")
 			}
-		}
-		if c.Name == "waveform_data" {
+		case "waveform_data":
 			arr, ok := v.([]any)
 			if !ok {
 				return nil, invalidValue(field, "must be an array of numbers")

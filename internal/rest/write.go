@@ -117,11 +117,8 @@ func insertColumns(t db.Table, rows []map[string]any, explicit []string) ([]db.C
 // Insert serves POST /rest/v1/{table}: one object or an array, all or
 // nothing, with upsert by Prefer: resolution=… and on_conflict=.
 func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parse(r)
+	req, err := s.parseWrite(r, "")
 	if err != nil {
-		return err
-	}
-	if err := policy.CheckTableWrite(req.table.Name, req.p); err != nil {
 		return err
 	}
 	rows, _, err := decodeBody(w, r, true)
@@ -333,25 +330,28 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-// requireFilter refuses an unfiltered PATCH or DELETE unless service_role.
-func requireFilter(req *request, verb string) error {
-	if len(req.q.Root.Where) > 0 || req.p.IsService() {
-		return nil
+// parseWrite parses a write and refuses, before any SQL, what no row could
+// pass: writes to server-only tables, anon writes, and (for verb UPDATE or
+// DELETE) a request without a filter unless service_role.
+func (s *Service) parseWrite(r *http.Request, verb string) (*request, error) {
+	req, err := s.parse(r)
+	if err != nil {
+		return nil, err
 	}
-	return apierr.Newf(http.StatusBadRequest, "21000", "%s requires a WHERE clause", verb).
-		WithHint("Add a filter, e.g. ?id=eq.<uuid>; only the service_role key may change a whole table.")
+	if err := policy.CheckTableWrite(req.table.Name, req.p); err != nil {
+		return nil, err
+	}
+	if verb != "" && len(req.q.Root.Where) == 0 && !req.p.IsService() {
+		return nil, apierr.Newf(http.StatusBadRequest, "21000", "%s requires a WHERE clause", verb).
+			WithHint("Add a filter, e.g. ?id=eq.<uuid>; only the service_role key may change a whole table.")
+	}
+	return req, nil
 }
 
 // Update serves PATCH /rest/v1/{table}.
 func (s *Service) Update(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parse(r)
+	req, err := s.parseWrite(r, "UPDATE")
 	if err != nil {
-		return err
-	}
-	if err := policy.CheckTableWrite(req.table.Name, req.p); err != nil {
-		return err
-	}
-	if err := requireFilter(req, "UPDATE"); err != nil {
 		return err
 	}
 	rows, _, err := decodeBody(w, r, false)
@@ -413,14 +413,8 @@ func (s *Service) Update(w http.ResponseWriter, r *http.Request) error {
 
 // Delete serves DELETE /rest/v1/{table}.
 func (s *Service) Delete(w http.ResponseWriter, r *http.Request) error {
-	req, err := s.parse(r)
+	req, err := s.parseWrite(r, "DELETE")
 	if err != nil {
-		return err
-	}
-	if err := policy.CheckTableWrite(req.table.Name, req.p); err != nil {
-		return err
-	}
-	if err := requireFilter(req, "DELETE"); err != nil {
 		return err
 	}
 	c := newCompiler(s.db.Dialect, s.cat, req.p)
