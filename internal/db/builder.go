@@ -2,6 +2,7 @@ package db
 
 import (
 	"strings"
+	"time"
 )
 
 // Builder accumulates SQL text and its bound arguments. Text comes only
@@ -34,6 +35,9 @@ func (b *Builder) S(parts ...string) *Builder {
 
 // Arg binds v and returns its placeholder.
 func (b *Builder) Arg(v any) string {
+	if t, ok := v.(time.Time); ok {
+		v = b.d.TimeValue(t)
+	}
 	*b.args = append(*b.args, v)
 	return b.d.Placeholder(len(*b.args))
 }

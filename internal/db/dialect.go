@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/riverqueue/river/riverdriver"
 )
@@ -23,6 +24,9 @@ type Dialect interface {
 	// SQL fragments (see dialect_sql.go). Arguments are SQL text made of
 	// catalog identifiers and placeholders, never request text.
 	TypedPlaceholder(ph string, t Type) string
+	// TimeValue is how a timestamp is bound: full precision on PostgreSQL,
+	// the stored text form (milliseconds) on SQLite.
+	TimeValue(t time.Time) any
 	JSONObject(pairs string) string
 	JSONValue(expr string, t Type) string
 	JSONAgg(expr string) string

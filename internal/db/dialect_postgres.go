@@ -71,7 +71,10 @@ func (postgresDialect) TranslateError(err error) error {
 	default:
 		// Class 22 (data exception) and bad text-search or regex operands:
 		// the request's values were wrong, not the server.
-		if strings.HasPrefix(pe.Code, "22") || pe.Code == "2201B" || pe.Code == "42601" && strings.Contains(pe.Message, "tsquery") {
+		// 42804/42883: a type mismatch or missing operator for the operands
+		// the request chose (e.g. a cast).
+		if strings.HasPrefix(pe.Code, "22") || pe.Code == "2201B" || pe.Code == "42804" || pe.Code == "42883" ||
+			pe.Code == "42601" && strings.Contains(pe.Message, "tsquery") {
 			return &RaiseError{Code: RaiseInvalid, Message: pe.Message}
 		}
 		return err

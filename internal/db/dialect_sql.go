@@ -3,6 +3,7 @@ package db
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // SQL fragments that differ between the backends. Arguments are SQL text
@@ -29,6 +30,9 @@ func (postgresDialect) TypedPlaceholder(ph string, t Type) string {
 	}
 	return ph
 }
+
+// TimeValue keeps full precision: PostgreSQL stores microseconds.
+func (postgresDialect) TimeValue(t time.Time) any { return t.UTC().Format(time.RFC3339Nano) }
 
 func (postgresDialect) JSONIndex(ph string) string           { return ph + "::int" }
 func (postgresDialect) NoLimit() string                      { return "" }
@@ -101,9 +105,13 @@ func (postgresDialect) Cast(expr, to string) (string, Type, bool) {
 // SQLite side.
 
 func (sqliteDialect) TypedPlaceholder(ph string, _ Type) string { return ph }
-func (sqliteDialect) JSONIndex(ph string) string                { return ph }
-func (sqliteDialect) NoLimit() string                           { return " LIMIT -1" }
-func (sqliteDialect) JSONObject(pairs string) string            { return "json_object(" + pairs + ")" }
+
+// TimeValue is the stored text form, so that comparisons are textual.
+func (sqliteDialect) TimeValue(t time.Time) any { return FormatTime(t) }
+
+func (sqliteDialect) JSONIndex(ph string) string     { return ph }
+func (sqliteDialect) NoLimit() string                { return " LIMIT -1" }
+func (sqliteDialect) JSONObject(pairs string) string { return "json_object(" + pairs + ")" }
 
 func (sqliteDialect) JSONValue(expr string, t Type) string {
 	switch t {

@@ -56,12 +56,12 @@ func CheckTableWrite(table string, p principal.Principal) error {
 	if p.IsService() {
 		return nil
 	}
-	if table == "ai_generations" {
-		return ErrServerWritten
-	}
 	if !p.IsUser() {
 		return apierr.New(http.StatusUnauthorized, apierr.AuthInvalidToken, "sign in to change "+table).
 			WithHint("Send the user's access token as Authorization: Bearer <token>.")
+	}
+	if table == "ai_generations" {
+		return ErrServerWritten
 	}
 	return nil
 }

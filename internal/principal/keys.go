@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -56,6 +57,11 @@ type AMREntry struct {
 // Keys signs and verifies tokens with one HS256 secret.
 type Keys struct {
 	secret []byte
+
+	// projectKeys caches the verified claims of the few long-lived project
+	// keys (anon, service_role) sent as apikey on every request.
+	mu          sync.Mutex
+	projectKeys map[string]*Claims
 }
 
 // NewKeys returns Keys for secret, which must be at least 32 bytes.
@@ -95,6 +101,31 @@ func (k *Keys) Verify(token string) (*Claims, error) {
 	default:
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+}
+
+// VerifyProjectKey is Verify for apikey values, with the result of valid
+// anon and service_role keys cached: the same few keys come with every
+// request.
+func (k *Keys) VerifyProjectKey(token string) (*Claims, error) {
+	k.mu.Lock()
+	c, ok := k.projectKeys[token]
+	k.mu.Unlock()
+	if ok && (c.ExpiresAt == nil || time.Now().Before(c.ExpiresAt.Time)) {
+		return c, nil
+	}
+	c, err := k.Verify(token)
+	if err != nil {
+		return nil, err
+	}
+	if c.Role == RoleAnon || c.Role == RoleServiceRole {
+		k.mu.Lock()
+		if k.projectKeys == nil || len(k.projectKeys) >= 64 {
+			k.projectKeys = map[string]*Claims{}
+		}
+		k.projectKeys[token] = c
+		k.mu.Unlock()
+	}
+	return c, nil
 }
 
 // The project keys have fixed issue and expiry dates so that the same

@@ -56,7 +56,7 @@ func (k *Keys) Resolve(apikey, bearer string) (Principal, error) {
 		return Principal{}, apierr.Unauthorized(apierr.AuthMissingKey, "No API key found in request").
 			WithHint("No `apikey` request header or url param was found.")
 	}
-	keyClaims, err := k.Verify(apikey)
+	keyClaims, err := k.VerifyProjectKey(apikey)
 	if err != nil {
 		return Principal{}, tokenError(err, "Invalid API key")
 	}
@@ -66,7 +66,7 @@ func (k *Keys) Resolve(apikey, bearer string) (Principal, error) {
 	}
 	token, claims := apikey, keyClaims
 	if bearer != "" && bearer != apikey {
-		claims, err = k.Verify(bearer)
+		claims, err = k.VerifyProjectKey(bearer)
 		if err != nil {
 			return Principal{}, tokenError(err, "Invalid JWT")
 		}

@@ -229,9 +229,16 @@ func (c *compiler) embedFrom(sb *strings.Builder, r relationship, pa, ta string,
 // embed returns the subquery of an embed: an object (to-one) or an array.
 func (c *compiler) embed(r relationship, pa string, n *query.Node) (string, error) {
 	ta := c.alias()
-	row, err := c.rowJSON(r.target, ta, n)
-	if err != nil {
-		return "", err
+	var row string
+	count, isCount := countOnly(r.target, n)
+	if isCount && !r.toOne {
+		// rel(count): [{"count": n}], PostgREST's aggregate.
+		row = c.d.JSONObject(c.key(outputKey(count), count.Alias == "") + ", count(*)")
+	} else {
+		var err error
+		if row, err = c.rowJSON(r.target, ta, n); err != nil {
+			return "", err
+		}
 	}
 	var sb strings.Builder
 	if r.toOne {
@@ -246,12 +253,31 @@ func (c *compiler) embed(r relationship, pa string, n *query.Node) (string, erro
 	if err := c.embedFrom(&sb, r, pa, ta, n); err != nil {
 		return "", err
 	}
-	tail, err := c.orderLimit(r.target, ta, n, 0)
-	if err != nil {
-		return "", err
+	if !isCount {
+		tail, err := c.orderLimit(r.target, ta, n, 0)
+		if err != nil {
+			return "", err
+		}
+		sb.WriteString(tail)
 	}
-	sb.WriteString(tail + ") AS s_" + ta + ")")
+	sb.WriteString(") AS s_" + ta + ")")
 	return c.d.EmbedJSON(sb.String()), nil
+}
+
+// countOnly reports whether an embed selects just count (the aggregate),
+// on a table that has no column of that name.
+func countOnly(t db.Table, n *query.Node) (query.Field, bool) {
+	if n.Star || len(n.Items) != 1 || len(n.Fields) != 1 {
+		return query.Field{}, false
+	}
+	f := n.Fields[0]
+	if f.Column != "count" || len(f.Path) > 0 || f.Cast != "" {
+		return query.Field{}, false
+	}
+	if _, exists := t.Column("count"); exists {
+		return query.Field{}, false
+	}
+	return f, true
 }
 
 // spreadPairs lifts a to-one embed's fields into the parent object.

@@ -139,10 +139,11 @@ func (c *compiler) filter(expr string, typ db.Type, f *query.Filter) (string, er
 			return expr + " IS NULL", nil
 		case "not_null":
 			return expr + " IS NOT NULL", nil
-		case "true":
-			return expr + " IS TRUE", nil
-		case "false":
-			return expr + " IS FALSE", nil
+		case "true", "false":
+			if typ != db.TypeBoolean {
+				return "", invalidValue(name, "is."+f.Value+" applies to boolean columns")
+			}
+			return expr + " IS " + strings.ToUpper(f.Value), nil
 		}
 		return "", invalidValue(name, "is. takes null, not_null, true, false or unknown")
 	case "isdistinct":

@@ -61,8 +61,12 @@ func body(f format, rows []string) ([]byte, string, error) {
 		b, err := toCSV(rows)
 		return b, "text/csv; charset=utf-8", err
 	}
+	size := 2 + len(rows)
+	for _, r := range rows {
+		size += len(r)
+	}
 	var buf bytes.Buffer
-	buf.Grow(2 + len(rows)*256)
+	buf.Grow(size)
 	buf.WriteByte('[')
 	for i, r := range rows {
 		if i > 0 {

@@ -49,7 +49,7 @@ func parseScalar(t db.Type, field, raw string) (any, error) {
 		if err != nil {
 			return nil, invalidValue(field, fmt.Sprintf("invalid input syntax for type timestamp with time zone: %q", raw))
 		}
-		return db.FormatTime(tm), nil
+		return tm, nil // the dialect binds it at its precision
 	case db.TypeJSON:
 		if !json.Valid([]byte(raw)) {
 			return nil, invalidValue(field, fmt.Sprintf("invalid input syntax for type json: %q", raw))

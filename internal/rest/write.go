@@ -236,13 +236,21 @@ func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
 		if req.prefer.Resolution == "ignore-duplicates" {
 			sb.WriteString(" DO NOTHING")
 		} else {
+			// An existing row the caller may not write is refused (403), as
+			// PostgreSQL's row security refuses the update of an upsert.
+			ownerCol := db.Ident(owner.Column)
 			var sets []string
 			for _, n := range names {
-				sets = append(sets, n+" = excluded."+n)
+				value := "excluded." + n
+				if n == ownerCol && !req.p.IsService() {
+					sub := c.b.Sub()
+					policy.Writable(sub, t.Name, writeAlias(t), req.p)
+					refuse := c.d.Raise(c.b.TypedArg(db.RaiseForbidden, db.TypeText), c.b.TypedArg("row rule", db.TypeText), value)
+					value = "CASE WHEN " + sub.String() + " THEN " + value + " ELSE " + refuse + " END"
+				}
+				sets = append(sets, n+" = "+value)
 			}
-			sub := c.b.Sub()
-			policy.Writable(sub, t.Name, writeAlias(t), req.p)
-			sb.WriteString(" DO UPDATE SET " + strings.Join(sets, ", ") + " WHERE " + sub.String())
+			sb.WriteString(" DO UPDATE SET " + strings.Join(sets, ", "))
 		}
 	}
 	return s.execWrite(w, r, req, c, sb.String(), http.StatusCreated)
