@@ -158,7 +158,9 @@ func From(ctx context.Context, err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	// A driver may report a cancelled statement its own way ("interrupted"):
+	// the request's deadline says what happened.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return New(http.StatusGatewayTimeout, RequestTimeout, "the request took too long and was cancelled").WithCause(err)
 	}
 	e = New(http.StatusInternalServerError, Internal, "internal server error").WithCause(err)

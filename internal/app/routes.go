@@ -43,6 +43,7 @@ func (a *App) routes() http.Handler {
 		httpx.AccessLog(a.Logger),
 		httpx.Recover,
 		httpx.CORS,
+		httpx.Timeout(a.Config.RequestTimeout), // the realtime websocket, when it comes, must be exempt
 	)
 }
 

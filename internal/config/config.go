@@ -30,6 +30,9 @@ type Config struct {
 	// ShutdownTimeout bounds how long in-flight requests may run after
 	// SIGINT/SIGTERM (TUNEBASE_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// RequestTimeout bounds the work of one request; its database
+	// statements are cancelled after it (TUNEBASE_REQUEST_TIMEOUT).
+	RequestTimeout time.Duration
 	// LogLevel is debug, info, warn or error (TUNEBASE_LOG_LEVEL).
 	LogLevel string
 	// LogFormat is text or json (TUNEBASE_LOG_FORMAT).
@@ -64,6 +67,7 @@ func Default() Config {
 		Addr:            "127.0.0.1:8080",
 		DataDir:         "./data",
 		ShutdownTimeout: 10 * time.Second,
+		RequestTimeout:  30 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "text",
 		Auth: Auth{
@@ -135,6 +139,7 @@ func Load(getenv func(string) string) (Config, error) {
 	str("TUNEBASE_JWT_SECRET", &c.JWTSecret)
 	str("TUNEBASE_PUBLIC_URL", &c.PublicURL)
 	dur("TUNEBASE_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	dur("TUNEBASE_REQUEST_TIMEOUT", &c.RequestTimeout)
 	str("TUNEBASE_LOG_LEVEL", &c.LogLevel)
 	str("TUNEBASE_LOG_FORMAT", &c.LogFormat)
 
@@ -168,6 +173,9 @@ func (c Config) Validate() error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		errs = append(errs, errors.New("config: TUNEBASE_JWT_SECRET must be at least 32 characters"))
+	}
+	if c.RequestTimeout < 0 {
+		errs = append(errs, errors.New("config: TUNEBASE_REQUEST_TIMEOUT must not be negative (0 turns it off)"))
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("config: shutdown timeout must not be negative"))

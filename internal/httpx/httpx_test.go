@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -102,4 +103,15 @@ func TestDecodeJSON(t *testing.T) {
 			require.Contains(t, []any{string(apierr.ValidationInvalidFormat), string(apierr.RequestTooLarge)}, decode(t, rec)["code"], c.name)
 		}
 	}
+}
+
+func TestTimeoutCancelsWorkAnd504(t *testing.T) {
+	t.Parallel()
+	h := httpx.Timeout(20 * time.Millisecond)(httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		<-r.Context().Done() // stands for a statement the database cancels
+		return r.Context().Err()
+	}))
+	rec, _ := serve(h, httptest.NewRequest("GET", "/slow", nil))
+	require.Equal(t, http.StatusGatewayTimeout, rec.Code)
+	require.Equal(t, "REQUEST_TIMEOUT", decode(t, rec)["code"])
 }

@@ -216,3 +216,18 @@ func ErrorStyle(s apierr.Style) Middleware {
 		})
 	}
 }
+
+// Timeout bounds a request's work: its context is cancelled after d, which
+// stops its database statements; a handler that then fails answers 504.
+func Timeout(d time.Duration) Middleware {
+	return func(next http.Handler) http.Handler {
+		if d <= 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
