@@ -86,6 +86,31 @@ func outputKey(f query.Field) string {
 	return f.Column
 }
 
+// outputKeys lists the top-level keys rowJSON gives a row of t, for a CSV
+// header when there are no rows.
+func outputKeys(t db.Table, n *query.Node) []string {
+	var keys []string
+	if n.Star {
+		for _, c := range t.Columns {
+			keys = append(keys, c.Name)
+		}
+	}
+	for _, item := range n.Items {
+		switch it := item.(type) {
+		case *query.Field:
+			keys = append(keys, outputKey(*it))
+		case *query.Node:
+			switch {
+			case it.Alias != "":
+				keys = append(keys, it.Alias)
+			case !it.Spread && (it.Star || len(it.Items) > 0):
+				keys = append(keys, it.Name)
+			}
+		}
+	}
+	return keys
+}
+
 // key renders a JSON object key: catalog names as literals, request text
 // (aliases, JSON keys) bound.
 func (c *compiler) key(k string, trusted bool) string {

@@ -56,7 +56,7 @@ func (s *Service) Read(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	b, ct, err := body(req.format, rows)
+	b, ct, err := body(req.format, rows, outputKeys(req.table, req.q.Root))
 	if err != nil {
 		return err
 	}

@@ -49,8 +49,9 @@ func errSingular(n int) *apierr.Error {
 		WithDetails(fmt.Sprintf("The result contains %d rows", n))
 }
 
-// body renders rows (each a JSON object) in format f.
-func body(f format, rows []string) ([]byte, string, error) {
+// body renders rows (each a JSON object) in format f. header names the
+// CSV columns when there are no rows to read them from.
+func body(f format, rows []string, header []string) ([]byte, string, error) {
 	switch f {
 	case formatObject:
 		if len(rows) != 1 {
@@ -58,7 +59,7 @@ func body(f format, rows []string) ([]byte, string, error) {
 		}
 		return []byte(rows[0]), "application/vnd.pgrst.object+json; charset=utf-8", nil
 	case formatCSV:
-		b, err := toCSV(rows)
+		b, err := toCSV(rows, header)
 		return b, "text/csv; charset=utf-8", err
 	}
 	size := 2 + len(rows)
@@ -80,10 +81,14 @@ func body(f format, rows []string) ([]byte, string, error) {
 
 // toCSV writes a header of the first row's keys, then one line per row.
 // Nested values are written as JSON.
-func toCSV(rows []string) ([]byte, error) {
+func toCSV(rows []string, header []string) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	var header []string
+	if len(rows) == 0 && len(header) > 0 {
+		if err := w.Write(header); err != nil {
+			return nil, err
+		}
+	}
 	for i, r := range rows {
 		keys, vals, err := orderedObject(r)
 		if err != nil {

@@ -236,3 +236,26 @@ func TestQueryGrammar(t *testing.T) {
 		}
 	})
 }
+
+func TestBodiesAndFormats(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *bundle) {
+		ann := b.signup(t, "ann@example.com")
+		for _, body := range []string{`{"name":`, `"just a string"`, `[1,2]`, ``} {
+			r := b.as(t, ann, "POST", "/rest/v1/artists", body)
+			require.Equal(t, http.StatusBadRequest, r.Status, "%q: %s", body, r.Body)
+			require.Equal(t, "VALIDATION_INVALID_FORMAT", r.Object(t)["code"], "%q", body)
+		}
+		r := b.as(t, ann, "GET", "/rest/v1/artists?select=id,name,g:metadata->>genre", nil, "Accept", "text/csv")
+		require.Equal(t, http.StatusOK, r.Status)
+		require.Equal(t, "id,name,g\n", string(r.Body), "an empty CSV still has its header")
+		r = b.as(t, ann, "GET", "/rest/v1/artists", nil, "Accept", "application/xml")
+		require.Equal(t, http.StatusNotAcceptable, r.Status)
+		r = b.as(t, ann, "GET", "/rest/v1/artists", nil, "Accept-Profile", "private")
+		require.Equal(t, http.StatusNotAcceptable, r.Status)
+		r = b.as(t, ann, "HEAD", "/rest/v1/artists", nil, "Prefer", "count=exact")
+		require.Equal(t, http.StatusOK, r.Status)
+		require.Empty(t, r.Body)
+		require.Equal(t, "*/0", r.Header.Get("Content-Range"))
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,33 +24,26 @@ import (
 func decodeBody(w http.ResponseWriter, r *http.Request, allowArray bool) ([]map[string]any, bool, error) {
 	var raw any
 	if err := httpx.DecodeJSON(w, r, httpx.DefaultBodyLimit, &raw); err != nil {
-		var ae *apierr.Error
-		if errors.As(err, &ae) && ae.Code == apierr.ValidationInvalidFormat {
-			return nil, false, apierr.New(http.StatusBadRequest, apierr.PGRSTInvalidBody, "Empty or invalid json").WithCause(err)
-		}
-		if errors.Is(err, io.EOF) {
-			return nil, false, apierr.New(http.StatusBadRequest, apierr.PGRSTInvalidBody, "Empty or invalid json")
-		}
-		return nil, false, err
+		return nil, false, err // DecodeJSON's 4xx: invalid JSON, too large, wrong type
 	}
 	switch v := raw.(type) {
 	case map[string]any:
 		return []map[string]any{v}, false, nil
 	case []any:
 		if !allowArray {
-			return nil, true, apierr.New(http.StatusBadRequest, apierr.PGRSTInvalidBody, "the body must be one JSON object")
+			return nil, true, apierr.New(http.StatusBadRequest, apierr.ValidationInvalidFormat, "the body must be one JSON object")
 		}
 		rows := make([]map[string]any, 0, len(v))
 		for i, el := range v {
 			m, ok := el.(map[string]any)
 			if !ok {
-				return nil, true, apierr.Newf(http.StatusBadRequest, apierr.PGRSTInvalidBody, "element %d of the body is not a JSON object", i)
+				return nil, true, apierr.Newf(http.StatusBadRequest, apierr.ValidationInvalidFormat, "element %d of the body is not a JSON object", i)
 			}
 			rows = append(rows, m)
 		}
 		return rows, true, nil
 	}
-	return nil, false, apierr.New(http.StatusBadRequest, apierr.PGRSTInvalidBody, "the body must be a JSON object or an array of objects")
+	return nil, false, apierr.New(http.StatusBadRequest, apierr.ValidationInvalidFormat, "the body must be a JSON object or an array of objects")
 }
 
 // goDefault returns the value a column takes when a row of a multi-row
@@ -513,7 +505,7 @@ func (s *Service) respondWrite(w http.ResponseWriter, r *http.Request, req *requ
 	}
 	switch req.prefer.Return {
 	case "representation":
-		b, ct, err := body(req.format, rows)
+		b, ct, err := body(req.format, rows, outputKeys(req.table, req.q.Root))
 		if err != nil {
 			return err
 		}
