@@ -107,7 +107,15 @@ func insertColumns(t db.Table, rows []map[string]any, explicit []string) ([]db.C
 }
 
 // Insert serves POST /rest/v1/{table}: one object or an array, all or
-// nothing, with upsert by Prefer: resolution=… and on_conflict=.
+// nothing, with upsert by Prefer: resolution=… and on_conflict=. It
+// compiles to one statement:
+//
+//	WITH v (c0, c1, …) AS (VALUES (…), (…))
+//	INSERT INTO t (…) SELECT v.c0, …, <owner> FROM v WHERE 1 = 1
+//	[ON CONFLICT (…) DO NOTHING | DO UPDATE SET …] RETURNING <row JSON>
+//
+// where <owner> is the caller, or the parent row's owner checked in a CASE
+// that raises 403 (not the caller's) or 409 (no such parent).
 func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.parseWrite(r, "")
 	if err != nil {
@@ -126,65 +134,27 @@ func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-
-	// The owner column: taken from the caller (own rows) or from the parent.
+	// The owner column of a child table always follows its parent.
 	derived := owner.ParentTable != ""
-	kept := cols[:0:0]
-	hasOwner := false
-	for _, c := range cols {
-		if c.Name == owner.Column {
-			if derived {
-				continue // always the parent's owner
-			}
-			hasOwner = true
-		}
-		kept = append(kept, c)
+	if derived {
+		cols = slices.DeleteFunc(cols, func(c db.Column) bool { return c.Name == owner.Column })
 	}
-	cols = kept
-
-	c := newCompiler(s.db.Dialect, s.cat, req.p)
-	var values []string
-	for i, row := range rows {
-		phs := make([]string, 0, len(cols)+1)
-		for _, col := range cols {
-			v, present := row[col.Name]
-			if !present {
-				if dv, ok := goDefault(t.Name, col); ok {
-					v, present = dv, true
-				}
-			}
-			bv, err := bodyValue(t.Name, col, v)
-			if err != nil {
-				return rowErr(err, i, len(rows))
-			}
-			if bv == nil && !col.Nullable && (present || !col.HasDefault) {
-				return rowErr(requiredField(col.Name), i, len(rows))
-			}
-			if bv == nil && !present && col.HasDefault {
-				return rowErr(apierr.Newf(http.StatusBadRequest, apierr.ValidationRequiredField,
-					"%s is missing from this row but given in others; give it in every row", col.Name), i, len(rows))
-			}
-			if col.Name == owner.Column && !req.p.IsService() && bv != req.p.UserID {
-				return errForbidden
-			}
-			phs = append(phs, c.b.TypedArg(bv, col.Type))
-		}
-		if !derived && !hasOwner {
-			if !req.p.IsService() {
-				phs = append(phs, c.b.TypedArg(req.p.UserID, db.TypeUUID))
-			}
-		}
-		values = append(values, "("+strings.Join(phs, ", ")+")")
-	}
+	ownerGiven := hasColumn(cols, owner.Column)
 	for _, col := range t.Columns {
-		if col.Nullable || col.HasDefault || col.Name == owner.Column {
-			continue
-		}
-		if !hasColumn(cols, col.Name) {
+		if !col.Nullable && !col.HasDefault && col.Name != owner.Column && !hasColumn(cols, col.Name) {
 			return requiredField(col.Name)
 		}
 	}
+	addCaller := !derived && !ownerGiven
+	if addCaller && req.p.IsService() {
+		return requiredField(owner.Column) // service_role acts for nobody in particular
+	}
 
+	c := newCompiler(s.db.Dialect, s.cat, req.p)
+	values, err := c.insertValues(t, cols, rows, owner, addCaller)
+	if err != nil {
+		return err
+	}
 	names := make([]string, 0, len(cols)+1)
 	vnames := make([]string, 0, len(cols)+1)
 	selects := make([]string, 0, len(cols)+1)
@@ -193,26 +163,18 @@ func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
 		vnames = append(vnames, fmt.Sprintf("c%d", i))
 		selects = append(selects, fmt.Sprintf("v.c%d", i))
 	}
-	if !derived && !hasOwner {
-		if req.p.IsService() {
-			return requiredField(owner.Column)
-		}
+	switch {
+	case addCaller:
 		names = append(names, db.Ident(owner.Column))
 		vnames = append(vnames, "c_owner")
 		selects = append(selects, "v.c_owner")
-	}
-	if derived {
-		parentIdx := -1
-		for i, col := range cols {
-			if col.Name == owner.ParentColumn {
-				parentIdx = i
-			}
-		}
-		if parentIdx < 0 {
+	case derived:
+		parent := slices.IndexFunc(cols, func(c db.Column) bool { return c.Name == owner.ParentColumn })
+		if parent < 0 {
 			return requiredField(owner.ParentColumn)
 		}
 		names = append(names, db.Ident(owner.Column))
-		selects = append(selects, c.ownerFromParent(owner, fmt.Sprintf("v.c%d", parentIdx)))
+		selects = append(selects, c.ownerFromParent(owner, fmt.Sprintf("v.c%d", parent)))
 	}
 
 	var sb strings.Builder
@@ -228,24 +190,64 @@ func (s *Service) Insert(w http.ResponseWriter, r *http.Request) error {
 		if req.prefer.Resolution == "ignore-duplicates" {
 			sb.WriteString(" DO NOTHING")
 		} else {
-			// An existing row the caller may not write is refused (403), as
-			// PostgreSQL's row security refuses the update of an upsert.
-			ownerCol := db.Ident(owner.Column)
-			var sets []string
-			for _, n := range names {
-				value := "excluded." + n
-				if n == ownerCol && !req.p.IsService() {
-					sub := c.b.Sub()
-					policy.Writable(sub, t.Name, writeAlias(t), req.p)
-					refuse := c.d.Raise(c.b.TypedArg(db.RaiseForbidden, db.TypeText), c.b.TypedArg("row rule", db.TypeText), value)
-					value = "CASE WHEN " + sub.String() + " THEN " + value + " ELSE " + refuse + " END"
-				}
-				sets = append(sets, n+" = "+value)
-			}
-			sb.WriteString(" DO UPDATE SET " + strings.Join(sets, ", "))
+			sb.WriteString(" DO UPDATE SET " + c.upsertSets(t, owner, names))
 		}
 	}
 	return s.execWrite(w, r, req, c, sb.String(), http.StatusCreated)
+}
+
+// insertValues checks every row and renders the VALUES tuples.
+func (c *compiler) insertValues(t db.Table, cols []db.Column, rows []map[string]any, owner policy.Owner, addCaller bool) ([]string, error) {
+	values := make([]string, 0, len(rows))
+	for i, row := range rows {
+		phs := make([]string, 0, len(cols)+1)
+		for _, col := range cols {
+			v, present := row[col.Name]
+			if !present {
+				if dv, ok := goDefault(t.Name, col); ok {
+					v, present = dv, true
+				}
+			}
+			bv, err := bodyValue(t.Name, col, v)
+			if err != nil {
+				return nil, rowErr(err, i, len(rows))
+			}
+			switch {
+			case bv == nil && !present && col.HasDefault:
+				return nil, rowErr(apierr.Newf(http.StatusBadRequest, apierr.ValidationRequiredField,
+					"%s is missing from this row but given in others; give it in every row", col.Name), i, len(rows))
+			case bv == nil && !col.Nullable:
+				return nil, rowErr(requiredField(col.Name), i, len(rows))
+			case col.Name == owner.Column && !c.p.IsService() && bv != c.p.UserID:
+				return nil, errForbidden
+			}
+			phs = append(phs, c.b.TypedArg(bv, col.Type))
+		}
+		if addCaller {
+			phs = append(phs, c.b.TypedArg(c.p.UserID, db.TypeUUID))
+		}
+		values = append(values, "("+strings.Join(phs, ", ")+")")
+	}
+	return values, nil
+}
+
+// upsertSets is the DO UPDATE SET list of a merge upsert. An existing row
+// the caller may not write is refused (403), as PostgreSQL's row security
+// refuses the update half of an upsert.
+func (c *compiler) upsertSets(t db.Table, owner policy.Owner, names []string) string {
+	ownerCol := db.Ident(owner.Column)
+	sets := make([]string, 0, len(names))
+	for _, n := range names {
+		value := "excluded." + n
+		if n == ownerCol && !c.p.IsService() {
+			sub := c.b.Sub()
+			policy.Writable(sub, t.Name, writeAlias(t), c.p)
+			refuse := c.d.Raise(c.b.TypedArg(db.RaiseForbidden, db.TypeText), c.b.TypedArg("row rule", db.TypeText), value)
+			value = "CASE WHEN " + sub.String() + " THEN " + value + " ELSE " + refuse + " END"
+		}
+		sets = append(sets, n+" = "+value)
+	}
+	return strings.Join(sets, ", ")
 }
 
 // writeAlias is how a written table is referred to: by its name, since
