@@ -46,11 +46,12 @@ func (s *Service) Read(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fromDB(req.table.Name, err)
 	}
+	defer rows.release()
 	var offset int64
 	if root.Offset != nil {
 		offset = *root.Offset
 	}
-	if counted && len(rows) == 0 && offset > 0 {
+	if counted && rows.len() == 0 && offset > 0 {
 		// No row carried the window count (the offset is past the end).
 		if total, err = s.count(r.Context(), req); err != nil {
 			return err
@@ -60,9 +61,9 @@ func (s *Service) Read(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Range", contentRange(offset, len(rows), total, counted))
+	w.Header().Set("Content-Range", contentRange(offset, rows.len(), total, counted))
 	status := http.StatusOK
-	if r.Header.Get("Range") != "" && counted && int64(len(rows)) < total {
+	if r.Header.Get("Range") != "" && counted && int64(rows.len()) < total {
 		status = http.StatusPartialContent
 	}
 	return write(w, r, status, ct, b)
@@ -85,16 +86,16 @@ func (s *Service) count(ctx context.Context, req *request) (int64, error) {
 
 // query runs a statement whose first column is a row's JSON text and,
 // when counted, whose second is the window count.
-func (s *Service) query(ctx context.Context, q string, args []any, counted bool) ([]string, int64, error) {
+func (s *Service) query(ctx context.Context, q string, args []any, counted bool) (*rowSet, int64, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, s.db.Dialect.TranslateError(err)
 	}
 	defer rows.Close()
-	var out []string
+	out := &rowSet{}
 	var total int64
+	var j sql.RawBytes // valid until Next: copied into out at once
 	for rows.Next() {
-		var j sql.NullString
 		if counted {
 			err = rows.Scan(&j, &total)
 		} else {
@@ -103,7 +104,7 @@ func (s *Service) query(ctx context.Context, q string, args []any, counted bool)
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, j.String)
+		out.add(j)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, s.db.Dialect.TranslateError(err)

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"tunebase/internal/apierr"
 )
@@ -49,48 +50,86 @@ func errSingular(n int) *apierr.Error {
 		WithDetails(fmt.Sprintf("The result contains %d rows", n))
 }
 
-// body renders rows (each a JSON object) in format f. header names the
-// CSV columns when there are no rows to read them from.
-func body(f format, rows []string, header []string) ([]byte, string, error) {
+// rowSet holds result rows, each a JSON object, already laid out as a JSON
+// array in buf ("[" row ("," row)*), so the default answer needs no copy.
+type rowSet struct {
+	buf    []byte
+	starts []int
+	ends   []int
+}
+
+// bufPool recycles result buffers between requests.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// add appends one row's JSON text.
+func (rs *rowSet) add(b []byte) {
+	if len(rs.buf) == 0 {
+		if rs.buf == nil {
+			rs.buf = (*bufPool.Get().(*[]byte))[:0]
+		}
+		rs.buf = append(rs.buf, '[')
+	} else {
+		rs.buf = append(rs.buf, ',')
+	}
+	rs.starts = append(rs.starts, len(rs.buf))
+	if b == nil {
+		b = []byte("null")
+	}
+	rs.buf = append(rs.buf, b...)
+	rs.ends = append(rs.ends, len(rs.buf))
+}
+
+func (rs *rowSet) len() int { return len(rs.starts) }
+
+// release returns the buffer to the pool; rs and what body returned from
+// it must not be used afterwards.
+func (rs *rowSet) release() {
+	if rs == nil || rs.buf == nil || cap(rs.buf) > 4<<20 {
+		return
+	}
+	b := rs.buf[:0]
+	rs.buf = nil
+	bufPool.Put(&b)
+}
+
+func (rs *rowSet) row(i int) []byte { return rs.buf[rs.starts[i]:rs.ends[i]] }
+
+// array returns the rows as a JSON array.
+func (rs *rowSet) array() []byte {
+	if len(rs.buf) == 0 {
+		return []byte("[]")
+	}
+	return append(rs.buf, ']')
+}
+
+// body renders rows in format f. header names the CSV columns when there
+// are no rows to read them from.
+func body(f format, rows *rowSet, header []string) ([]byte, string, error) {
 	switch f {
 	case formatObject:
-		if len(rows) != 1 {
-			return nil, "", errSingular(len(rows))
+		if rows.len() != 1 {
+			return nil, "", errSingular(rows.len())
 		}
-		return []byte(rows[0]), "application/vnd.pgrst.object+json; charset=utf-8", nil
+		return rows.row(0), "application/vnd.pgrst.object+json; charset=utf-8", nil
 	case formatCSV:
 		b, err := toCSV(rows, header)
 		return b, "text/csv; charset=utf-8", err
 	}
-	size := 2 + len(rows)
-	for _, r := range rows {
-		size += len(r)
-	}
-	var buf bytes.Buffer
-	buf.Grow(size)
-	buf.WriteByte('[')
-	for i, r := range rows {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(r)
-	}
-	buf.WriteByte(']')
-	return buf.Bytes(), "application/json; charset=utf-8", nil
+	return rows.array(), "application/json; charset=utf-8", nil
 }
 
 // toCSV writes a header of the first row's keys, then one line per row.
 // Nested values are written as JSON.
-func toCSV(rows []string, header []string) ([]byte, error) {
+func toCSV(rows *rowSet, header []string) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if len(rows) == 0 && len(header) > 0 {
+	if rows.len() == 0 && len(header) > 0 {
 		if err := w.Write(header); err != nil {
 			return nil, err
 		}
 	}
-	for i, r := range rows {
-		keys, vals, err := orderedObject(r)
+	for i := range rows.len() {
+		keys, vals, err := orderedObject(rows.row(i))
 		if err != nil {
 			return nil, err
 		}
@@ -124,8 +163,8 @@ func csvValue(raw json.RawMessage) string {
 }
 
 // orderedObject decodes a JSON object keeping its key order.
-func orderedObject(s string) ([]string, map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
+func orderedObject(s []byte) ([]string, map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(s))
 	if _, err := dec.Token(); err != nil {
 		return nil, nil, err
 	}

@@ -452,7 +452,7 @@ func (s *Service) execWrite(w http.ResponseWriter, r *http.Request, req *request
 		return err
 	}
 	stmt += " RETURNING " + s.db.Dialect.RowJSONText(row)
-	var out []string
+	var out *rowSet
 	rollback := errors.New("rollback")
 	err = s.db.Tx(r.Context(), func(tx *sql.Tx) error {
 		var err error
@@ -460,12 +460,12 @@ func (s *Service) execWrite(w http.ResponseWriter, r *http.Request, req *request
 		if err != nil {
 			return err
 		}
-		if req.format == formatObject && len(out) != 1 && req.prefer.Return == "representation" {
-			return errSingular(len(out))
+		if req.format == formatObject && out.len() != 1 && req.prefer.Return == "representation" {
+			return errSingular(out.len())
 		}
-		if m := req.prefer.MaxAffected; m != nil && req.prefer.Handling == "strict" && int64(len(out)) > *m {
+		if m := req.prefer.MaxAffected; m != nil && req.prefer.Handling == "strict" && int64(out.len()) > *m {
 			return apierr.Newf(http.StatusBadRequest, "PGRST124", "Query result exceeds max-affected preference constraint").
-				WithDetails(fmt.Sprintf("The query affects %d rows", len(out)))
+				WithDetails(fmt.Sprintf("The query affects %d rows", out.len()))
 		}
 		if req.prefer.Tx == "rollback" {
 			return rollback
@@ -479,31 +479,35 @@ func (s *Service) execWrite(w http.ResponseWriter, r *http.Request, req *request
 		}
 		return fromDB(req.table.Name, s.db.Dialect.TranslateError(err))
 	}
+	defer out.release()
 	return s.respondWrite(w, r, req, okStatus, out)
 }
 
-func collect(ctx context.Context, q db.Querier, stmt string, args []any) ([]string, error) {
+func collect(ctx context.Context, q db.Querier, stmt string, args []any) (*rowSet, error) {
 	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	out := &rowSet{}
+	var j sql.RawBytes
 	for rows.Next() {
-		var j sql.NullString
 		if err := rows.Scan(&j); err != nil {
 			return nil, err
 		}
-		out = append(out, j.String)
+		out.add(j)
 	}
 	return out, rows.Err()
 }
 
 // respondWrite answers per Prefer: return=minimal (empty 201/204),
 // representation (the rows) or headers-only (Location).
-func (s *Service) respondWrite(w http.ResponseWriter, r *http.Request, req *request, okStatus int, rows []string) error {
+func (s *Service) respondWrite(w http.ResponseWriter, r *http.Request, req *request, okStatus int, rows *rowSet) error {
+	if rows == nil {
+		rows = &rowSet{}
+	}
 	if req.prefer.Count != "" {
-		w.Header().Set("Content-Range", contentRange(0, len(rows), int64(len(rows)), true))
+		w.Header().Set("Content-Range", contentRange(0, rows.len(), int64(rows.len()), true))
 	}
 	switch req.prefer.Return {
 	case "representation":
@@ -513,10 +517,10 @@ func (s *Service) respondWrite(w http.ResponseWriter, r *http.Request, req *requ
 		}
 		return write(w, r, okStatus, ct, b)
 	case "headers-only":
-		if len(rows) == 1 {
+		if rows.len() == 1 {
 			var m map[string]json.RawMessage
 			var id string
-			if json.Unmarshal([]byte(rows[0]), &m) == nil && json.Unmarshal(m["id"], &id) == nil && id != "" {
+			if json.Unmarshal(rows.row(0), &m) == nil && json.Unmarshal(m["id"], &id) == nil && id != "" {
 				w.Header().Set("Location", "/"+req.table.Name+"?id=eq."+id)
 			}
 		}
