@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -257,5 +258,40 @@ func TestBodiesAndFormats(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status)
 		require.Empty(t, r.Body)
 		require.Equal(t, "*/0", r.Header.Get("Content-Range"))
+	})
+}
+
+func TestConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *bundle) {
+		ann := b.signup(t, "ann@example.com")
+		c := b.seed(t, ann, "draft", 0)
+		const n = 16
+		statuses := make([]int, 2*n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(2)
+			go func() { // distinct numbers: all succeed
+				defer wg.Done()
+				statuses[i] = b.as(t, ann, "POST", "/rest/v1/tracks", map[string]any{"project_id": c.project, "title": "t", "track_number": 100 + i}).Status
+			}()
+			go func() { // the same number: exactly one wins
+				defer wg.Done()
+				statuses[n+i] = b.as(t, ann, "POST", "/rest/v1/tracks", map[string]any{"project_id": c.project, "title": "same", "track_number": 1}).Status
+			}()
+		}
+		wg.Wait()
+		for i := range n {
+			require.Equal(t, http.StatusCreated, statuses[i], "distinct insert %d", i)
+		}
+		won := 0
+		for _, s := range statuses[n:] {
+			require.Contains(t, []int{http.StatusCreated, http.StatusConflict}, s)
+			if s == http.StatusCreated {
+				won++
+			}
+		}
+		require.Equal(t, 1, won)
+		require.Len(t, rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id", nil)), n+1)
 	})
 }
