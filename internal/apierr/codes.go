@@ -55,6 +55,9 @@ const (
 	GoTrueSignupDisabled         Code = "signup_disabled"
 	GoTrueSamePassword           Code = "same_password"
 	GoTrueReauthenticationNeeded Code = "reauthentication_needed"
+	GoTrueNotAdmin               Code = "not_admin"
+	GoTrueUserNotFound           Code = "user_not_found"
+	GoTruePhoneProviderDisabled  Code = "phone_provider_disabled"
 )
 
 // PostgREST codes that postgrest-js users rely on.

@@ -21,6 +21,10 @@ var (
 	errNeedsUser          = apierr.New(http.StatusUnauthorized, apierr.AuthInvalidToken, "This endpoint requires a Bearer token of a signed-in user")
 	errEmailNotConfirmed  = apierr.New(http.StatusBadRequest, apierr.GoTrueEmailNotConfirmed, "Email not confirmed")
 	errSamePassword       = apierr.New(http.StatusUnprocessableEntity, apierr.GoTrueSamePassword, "New password should be different from the old password.")
+	errNotAdmin           = apierr.New(http.StatusForbidden, apierr.GoTrueNotAdmin, "User not allowed")
+	errNoSuchUser         = apierr.New(http.StatusNotFound, apierr.GoTrueUserNotFound, "User not found")
+	errPhoneDisabled      = apierr.New(http.StatusUnprocessableEntity, apierr.GoTruePhoneProviderDisabled, "Phone logins are disabled")
+	errBanUnsupported     = apierr.New(http.StatusBadRequest, apierr.GoTrueValidationFailed, `ban_duration is not supported; only "none" is accepted`)
 )
 
 func requiredField(name string) *apierr.Error {

@@ -1,6 +1,7 @@
 // Package auth is the GoTrue-compatible surface under /auth/v1: sign-up,
 // password and refresh-token grants, logout and the current user, as
-// supabase-js's auth client calls them.
+// supabase-js's auth client calls them, and the admin user API that
+// supabase.auth.admin.* calls with the service_role key.
 //
 // Sessions are rows in auth_sessions; each refresh token is stored only as
 // its SHA-256 and is single-use: a refresh rotates it, and presenting a

@@ -18,3 +18,10 @@ func (s *Service) Settings(w http.ResponseWriter, r *http.Request) error {
 		"saml_enabled":       false,
 	})
 }
+
+// JWKS serves GET /auth/v1/.well-known/jwks.json. Tokens are signed with the
+// project's HS256 secret, which is never published, so the set is empty;
+// auth-js's getClaims verifies HS256 tokens by calling /auth/v1/user instead.
+func (s *Service) JWKS(w http.ResponseWriter, r *http.Request) error {
+	return httpx.WriteJSON(w, http.StatusOK, map[string]any{"keys": []any{}})
+}

@@ -2,11 +2,8 @@ package auth
 
 import (
 	"database/sql"
-	"encoding/json"
 	"net"
 	"net/http"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"tunebase/internal/apierr"
 	"tunebase/internal/db"
@@ -24,7 +21,7 @@ type signupRequest struct {
 func (s *Service) validateSignup(req *signupRequest) error {
 	req.Email = normalizeEmail(req.Email)
 	if req.Email == "" && req.Phone != "" {
-		return apierr.New(http.StatusUnprocessableEntity, "phone_provider_disabled", "Phone signups are disabled")
+		return apierr.New(http.StatusUnprocessableEntity, apierr.GoTruePhoneProviderDisabled, "Phone signups are disabled")
 	}
 	if req.Email == "" && req.Password == "" {
 		return apierr.New(http.StatusUnprocessableEntity, "anonymous_provider_disabled", "Anonymous sign-ins are disabled")
@@ -38,10 +35,7 @@ func (s *Service) validateSignup(req *signupRequest) error {
 	if req.Data == nil {
 		req.Data = map[string]any{}
 	}
-	if b, _ := json.Marshal(req.Data); len(b) > maxMetadataBytes {
-		return tooLong("data", maxMetadataBytes)
-	}
-	return nil
+	return checkMetadata("data", req.Data)
 }
 
 // Signup serves POST /auth/v1/signup: it creates the user and the profile
@@ -56,17 +50,16 @@ func (s *Service) Signup(w http.ResponseWriter, r *http.Request) error {
 	if err := s.validateSignup(&req); err != nil {
 		return err
 	}
-	profile, err := profileFields(req.Data)
+	profile, err := profileFields("data", req.Data)
 	if err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(req.Password), s.cfg.BcryptCost)
+	hash, err := s.hashPassword(req.Password)
 	if err != nil {
 		return err
 	}
 
 	ctx := r.Context()
-	p := s.db.Dialect.Placeholder
 	now := s.now()
 	var confirmedAt any
 	if !s.cfg.RequireEmailConfirmation {
@@ -75,18 +68,10 @@ func (s *Service) Signup(w http.ResponseWriter, r *http.Request) error {
 	var u *user
 	var session map[string]any
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var id string
-		meta := db.JSONObject(req.Data)
-		err := tx.QueryRowContext(ctx, "INSERT INTO auth_users (email, encrypted_password, email_confirmed_at, raw_user_meta_data) VALUES ("+
-			p(1)+", "+p(2)+", "+p(3)+", "+p(4)+") RETURNING id", req.Email, string(hash), confirmedAt, meta).Scan(&id)
+		id, err := s.insertUser(ctx, tx, newUser{
+			email: req.Email, passwordHash: hash, confirmedAt: confirmedAt, userMeta: req.Data, profile: profile,
+		}, errUserExists)
 		if err != nil {
-			if ce, ok := db.AsConstraint(s.db.Dialect.TranslateError(err)); ok && ce.Kind == db.ViolationUnique {
-				return errUserExists
-			}
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO profiles (user_id, display_name, avatar_url) VALUES ("+p(1)+", "+p(2)+", "+p(3)+")",
-			id, profile["display_name"], profile["avatar_url"]); err != nil {
 			return err
 		}
 		if s.cfg.RequireEmailConfirmation {

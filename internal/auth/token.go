@@ -43,7 +43,7 @@ func (s *Service) passwordGrant(w http.ResponseWriter, r *http.Request, req toke
 	email := normalizeEmail(req.Email)
 	if email == "" {
 		if req.Phone != "" {
-			return apierr.New(http.StatusBadRequest, "phone_provider_disabled", "Phone logins are disabled")
+			return apierr.New(http.StatusBadRequest, apierr.GoTruePhoneProviderDisabled, "Phone logins are disabled")
 		}
 		return requiredField("email")
 	}
@@ -64,11 +64,11 @@ func (s *Service) passwordGrant(w http.ResponseWriter, r *http.Request, req toke
 		return err
 	}
 	hash := s.dummyHash
-	if u != nil {
+	if u != nil && u.hasPassword() {
 		hash = []byte(u.EncryptedPassword)
 	}
 	match := bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) == nil
-	if u == nil || !match {
+	if u == nil || !u.hasPassword() || !match {
 		return errInvalidCredentials
 	}
 	if s.cfg.RequireEmailConfirmation && !u.EmailConfirmedAt.Valid {

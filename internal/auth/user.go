@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"net/http"
 
 	"golang.org/x/crypto/bcrypt"
@@ -73,12 +72,11 @@ func (s *Service) UpdateUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	profile, err := profileFields(req.Data)
+	profile, err := profileFields("data", req.Data)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	p := s.db.Dialect.Placeholder
 	var u *user
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.currentUser(ctx, tx)
@@ -89,44 +87,18 @@ func (s *Service) UpdateUser(w http.ResponseWriter, r *http.Request) error {
 			if bcrypt.CompareHashAndPassword([]byte(cur.EncryptedPassword), []byte(*req.Password)) == nil {
 				return errSamePassword
 			}
-			hash, err := bcrypt.GenerateFromPassword([]byte(*req.Password), s.cfg.BcryptCost)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE auth_users SET encrypted_password = "+p(1)+" WHERE id = "+p(2), string(hash), cur.ID); err != nil {
+			if err := s.setPassword(ctx, tx, cur.ID, *req.Password); err != nil {
 				return err
 			}
 		}
 		if req.Email != nil && newEmail != cur.Email {
-			_, err := tx.ExecContext(ctx, "UPDATE auth_users SET email = "+p(1)+" WHERE id = "+p(2), newEmail, cur.ID)
-			if ce, ok := db.AsConstraint(s.db.Dialect.TranslateError(err)); ok && ce.Kind == db.ViolationUnique {
-				return errEmailExists
-			}
-			if err != nil {
+			if err := s.setEmail(ctx, tx, cur.ID, newEmail); err != nil {
 				return err
 			}
 		}
 		if req.Data != nil {
-			meta := cur.UserMetadata
-			for k, v := range req.Data {
-				if v == nil {
-					delete(meta, k)
-				} else {
-					meta[k] = v
-				}
-			}
-			if b, _ := json.Marshal(meta); len(b) > maxMetadataBytes {
-				return tooLong("data", maxMetadataBytes)
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE auth_users SET raw_user_meta_data = "+p(1)+" WHERE id = "+p(2), meta, cur.ID); err != nil {
+			if err := s.updateUserMetadata(ctx, tx, cur, "data", req.Data, profile); err != nil {
 				return err
-			}
-			for _, col := range []string{"display_name", "avatar_url"} { // fixed identifiers
-				if v, ok := profile[col]; ok {
-					if _, err := tx.ExecContext(ctx, "UPDATE profiles SET "+col+" = "+p(1)+" WHERE user_id = "+p(2), v, cur.ID); err != nil {
-						return err
-					}
-				}
 			}
 		}
 		u, err = s.userBy(ctx, tx, "id", cur.ID)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/json"
 	"net/mail"
 	"unicode/utf8"
 )
@@ -49,9 +50,19 @@ func (s *Service) checkEmail(e string) error {
 	return nil
 }
 
-// profileFields reads display_name and avatar_url out of user metadata,
-// checking their types and lengths. present tells which were given.
-func profileFields(data map[string]any) (fields map[string]any, err error) {
+// checkMetadata bounds the JSON size of a metadata object; name is the
+// request field it came in.
+func checkMetadata(name string, m map[string]any) error {
+	if b, _ := json.Marshal(m); len(b) > maxMetadataBytes {
+		return tooLong(name, maxMetadataBytes)
+	}
+	return nil
+}
+
+// profileFields reads display_name and avatar_url out of user metadata
+// (the request field name, for errors), checking their types and lengths.
+// The keys of fields tell which were given.
+func profileFields(name string, data map[string]any) (fields map[string]any, err error) {
 	fields = map[string]any{}
 	for key, max := range map[string]int{"display_name": maxDisplayNameLength, "avatar_url": maxAvatarURLLength} {
 		v, ok := data[key]
@@ -63,11 +74,11 @@ func profileFields(data map[string]any) (fields map[string]any, err error) {
 			fields[key] = nil
 		case string:
 			if utf8.RuneCountInString(x) > max {
-				return nil, tooLong("data."+key, max)
+				return nil, tooLong(name+"."+key, max)
 			}
 			fields[key] = x
 		default:
-			return nil, invalidField("data."+key, "must be a string")
+			return nil, invalidField(name+"."+key, "must be a string")
 		}
 	}
 	return fields, nil

@@ -179,7 +179,7 @@ var (
 		"content-profile, x-upsert, x-supabase-api-version, x-retry-count, x-region, cache-control, " +
 		"x-metadata, content-encoding, accept, x-request-id"
 	corsExposeHeaders = "Content-Range, Content-Location, Location, Retry-After, X-RateLimit-Limit, " +
-		"X-RateLimit-Remaining, X-RateLimit-Reset, X-Supabase-Api-Version, X-Request-Id, Preference-Applied"
+		"X-RateLimit-Remaining, X-RateLimit-Reset, X-Supabase-Api-Version, X-Request-Id, Preference-Applied, X-Total-Count, Link"
 	corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 )
 
