@@ -33,6 +33,7 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /auth/v1/health", gotrue(httpx.Handle(a.health)))
 	mux.Handle("/auth/v1/", gotrue(authn(httpx.Handle(notFound))))
 	mux.Handle("GET /rest/v1/{$}", authn(httpx.Handle(rest.OpenAPI(a.Catalog, Version()))))
+	mux.Handle("/rest/v1/rpc/{fn}", authn(httpx.Handle(rest.NoFunction)))
 	mux.Handle("GET /rest/v1/{table}", authn(httpx.Handle(a.REST.Read)))
 	mux.Handle("HEAD /rest/v1/{table}", authn(httpx.Handle(a.REST.Read)))
 	mux.Handle("POST /rest/v1/{table}", authn(httpx.Handle(a.REST.Insert)))

@@ -97,3 +97,10 @@ func requiredField(field string) *apierr.Error {
 	return apierr.Newf(http.StatusBadRequest, apierr.ValidationRequiredField, "%s is required", field).
 		WithDetails(map[string]string{"field": field})
 }
+
+// NoFunction answers /rest/v1/rpc/{fn} for a function that does not exist
+// (no RPC function is served yet), as PostgREST does.
+func NoFunction(w http.ResponseWriter, r *http.Request) error {
+	return apierr.Newf(http.StatusNotFound, apierr.PGRSTUnknownFunction,
+		"Could not find the function public.%s in the schema cache", r.PathValue("fn"))
+}

@@ -295,3 +295,11 @@ func TestConcurrentWrites(t *testing.T) {
 		require.Len(t, rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id", nil)), n+1)
 	})
 }
+
+func TestUnknownFunction(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, dbtest.Backends()[0], nil)
+	r := s.Do(t, "POST", "/rest/v1/rpc/nope", map[string]any{}, "apikey", s.AnonKey)
+	require.Equal(t, http.StatusNotFound, r.Status)
+	require.Equal(t, "PGRST202", r.Object(t)["code"])
+}
