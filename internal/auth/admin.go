@@ -28,6 +28,15 @@ func requireAdmin(ctx context.Context) error {
 	return nil
 }
 
+// adminTarget checks the caller is the service role and returns the user
+// id the route names.
+func adminTarget(r *http.Request) (string, error) {
+	if err := requireAdmin(r.Context()); err != nil {
+		return "", err
+	}
+	return userIDParam(r)
+}
+
 // adminUserBy loads the user the admin route names, or answers 404.
 func (s *Service) adminUserBy(ctx context.Context, q db.Querier, id string) (*user, error) {
 	u, err := s.userBy(ctx, q, "id", id)
@@ -134,10 +143,7 @@ func (s *Service) AdminCreateUser(w http.ResponseWriter, r *http.Request) error 
 // AdminGetUser serves GET /auth/v1/admin/users/{id}.
 func (s *Service) AdminGetUser(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	id, err := userIDParam(r)
+	id, err := adminTarget(r)
 	if err != nil {
 		return err
 	}
@@ -155,10 +161,7 @@ func (s *Service) AdminGetUser(w http.ResponseWriter, r *http.Request) error {
 // Bans are not supported: ban_duration may only be "none".
 func (s *Service) AdminUpdateUser(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	id, err := userIDParam(r)
+	id, err := adminTarget(r)
 	if err != nil {
 		return err
 	}
@@ -220,10 +223,7 @@ func (s *Service) AdminUpdateUser(w http.ResponseWriter, r *http.Request) error 
 // accepted but the delete is always hard.
 func (s *Service) AdminDeleteUser(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := requireAdmin(ctx); err != nil {
-		return err
-	}
-	id, err := userIDParam(r)
+	id, err := adminTarget(r)
 	if err != nil {
 		return err
 	}
