@@ -212,6 +212,4 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-var errNotFound = db.ErrNotFound
-
-func isNotFound(err error) bool { return errors.Is(err, errNotFound) }
+func isNotFound(err error) bool { return errors.Is(err, db.ErrNotFound) }

@@ -1,6 +1,9 @@
 package db
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Schema is the introspected shape of the database: what the migrations
 // built, as the database itself reports it.
@@ -98,17 +101,6 @@ func (s *Schema) sort() {
 		sort.Slice(t.ForeignKeys, func(a, b int) bool {
 			return t.ForeignKeys[a].RefTable+t.ForeignKeys[a].Columns[0] < t.ForeignKeys[b].RefTable+t.ForeignKeys[b].Columns[0]
 		})
-		sort.Slice(t.Uniques, func(a, b int) bool { return join(t.Uniques[a]) < join(t.Uniques[b]) })
+		sort.Slice(t.Uniques, func(a, b int) bool { return strings.Join(t.Uniques[a], ",") < strings.Join(t.Uniques[b], ",") })
 	}
-}
-
-func join(cols []string) string {
-	out := ""
-	for i, c := range cols {
-		if i > 0 {
-			out += ","
-		}
-		out += c
-	}
-	return out
 }
