@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat, Auth: authSvc, REST: rest.New(d, cat)}
+	a := &App{Config: cfg, Logger: logger, DB: d, Keys: keys, Catalog: cat, Auth: authSvc, REST: rest.New(d, cat, cfg.MaxRows)}
 	a.handler = a.routes()
 	return a, nil
 }

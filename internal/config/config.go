@@ -38,6 +38,10 @@ type Config struct {
 	// LogFormat is text or json (TUNEBASE_LOG_FORMAT).
 	LogFormat string
 
+	// MaxRows caps the rows of one REST read, as Supabase's max_rows
+	// (TUNEBASE_MAX_ROWS).
+	MaxRows int
+
 	Auth Auth
 }
 
@@ -68,6 +72,7 @@ func Default() Config {
 		DataDir:         "./data",
 		ShutdownTimeout: 10 * time.Second,
 		RequestTimeout:  30 * time.Second,
+		MaxRows:         1000,
 		LogLevel:        "info",
 		LogFormat:       "text",
 		Auth: Auth{
@@ -140,6 +145,7 @@ func Load(getenv func(string) string) (Config, error) {
 	str("TUNEBASE_PUBLIC_URL", &c.PublicURL)
 	dur("TUNEBASE_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	dur("TUNEBASE_REQUEST_TIMEOUT", &c.RequestTimeout)
+	integer("TUNEBASE_MAX_ROWS", &c.MaxRows)
 	str("TUNEBASE_LOG_LEVEL", &c.LogLevel)
 	str("TUNEBASE_LOG_FORMAT", &c.LogFormat)
 
@@ -173,6 +179,9 @@ func (c Config) Validate() error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		errs = append(errs, errors.New("config: TUNEBASE_JWT_SECRET must be at least 32 characters"))
+	}
+	if c.MaxRows < 1 {
+		errs = append(errs, errors.New("config: TUNEBASE_MAX_ROWS must be at least 1"))
 	}
 	if c.RequestTimeout < 0 {
 		errs = append(errs, errors.New("config: TUNEBASE_REQUEST_TIMEOUT must not be negative (0 turns it off)"))

@@ -12,9 +12,6 @@ import (
 	"tunebase/internal/rest/query"
 )
 
-// DefaultMaxRows caps rows per read, as Supabase's max_rows does.
-const DefaultMaxRows = 1000
-
 // Service serves /rest/v1/{table}.
 type Service struct {
 	db      *db.DB
@@ -22,9 +19,9 @@ type Service struct {
 	maxRows int64
 }
 
-// New returns the REST service.
-func New(d *db.DB, cat *catalog.Catalog) *Service {
-	return &Service{db: d, cat: cat, maxRows: DefaultMaxRows}
+// New returns the REST service; maxRows caps the rows of one read.
+func New(d *db.DB, cat *catalog.Catalog, maxRows int) *Service {
+	return &Service{db: d, cat: cat, maxRows: int64(maxRows)}
 }
 
 // request is what every verb needs: the table, the parsed query and the

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"tunebase/internal/app/apptest"
+	"tunebase/internal/config"
 	"tunebase/internal/db/dbtest"
 )
 
@@ -302,4 +303,35 @@ func TestUnknownFunction(t *testing.T) {
 	r := s.Do(t, "POST", "/rest/v1/rpc/nope", map[string]any{}, "apikey", s.AnonKey)
 	require.Equal(t, http.StatusNotFound, r.Status)
 	require.Equal(t, "PGRST202", r.Object(t)["code"])
+}
+
+func TestWritesReturnEmbeds(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *bundle) {
+		ann := b.signup(t, "ann@example.com")
+		c := b.seed(t, ann, "draft", 1)
+		tr := created(t, b.as(t, ann, "POST", "/rest/v1/tracks?select=title,project:projects(title,artists(name))",
+			map[string]any{"project_id": c.project, "title": "Two", "track_number": 2}, "Prefer", repr))
+		require.Equal(t, map[string]any{"title": "Two", "project": map[string]any{"title": "Album", "artists": map[string]any{"name": "Artist of " + ann.id[:8]}}}, tr)
+
+		r := b.as(t, ann, "PATCH", "/rest/v1/projects?select=title,tracks(track_number)&tracks.order=track_number.desc&id=eq."+c.project,
+			map[string]any{"title": "Renamed"}, "Prefer", repr)
+		got := rows(t, r)
+		require.Equal(t, []map[string]any{{"title": "Renamed", "tracks": []any{map[string]any{"track_number": 2.0}, map[string]any{"track_number": 1.0}}}}, got)
+
+		r = b.as(t, ann, "DELETE", "/rest/v1/tracks?select=title&track_number=eq.2&project_id=eq."+c.project, nil, "Prefer", repr)
+		require.Equal(t, []map[string]any{{"title": "Two"}}, rows(t, r))
+	})
+}
+
+func TestMaxRows(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, dbtest.Backends()[0], func(c *config.Config) { c.MaxRows = 2 })
+	b := &bundle{s: s}
+	ann := b.signup(t, "ann@example.com")
+	b.seed(t, ann, "draft", 3)
+	r := b.as(t, ann, "GET", "/rest/v1/tracks?select=id", nil, "Prefer", "count=exact")
+	require.Len(t, rows(t, r), 2)
+	require.Equal(t, "0-1/3", r.Header.Get("Content-Range"))
+	require.Len(t, rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id&limit=50", nil)), 2)
 }
