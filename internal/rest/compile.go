@@ -370,12 +370,46 @@ func (c *compiler) readable(table, a string) string {
 	return sub.String()
 }
 
+// orderExpr is the expression an order term sorts by: a column of t, or
+// (rel(col)) a column of a to-one embed, read through the row rules.
+func (c *compiler) orderExpr(t db.Table, a string, n *query.Node, o query.OrderTerm) (string, error) {
+	if o.Relation == "" {
+		expr, _, err := c.field(t, a, o.Field)
+		return expr, err
+	}
+	var embed *query.Node
+	for _, e := range n.Embeds {
+		if e.Alias == o.Relation || (e.Alias == "" && e.Name == o.Relation) {
+			embed = e
+			break
+		}
+	}
+	if embed == nil {
+		return "", badRequest(apierr.PGRSTParse, "order=%s(…) names no embedded resource of the select", o.Relation).
+			WithHint("Embed it first, e.g. select=*," + o.Relation + "(*)")
+	}
+	r, err := c.relation(t, embed)
+	if err != nil {
+		return "", err
+	}
+	if !r.toOne {
+		return "", badRequest(apierr.PGRSTParse, "order=%s(…) needs a to-one relationship; order the embedded rows with %s.order=…", o.Relation, o.Relation)
+	}
+	ta := c.alias()
+	expr, _, err := c.field(r.target, ta, o.Field)
+	if err != nil {
+		return "", err
+	}
+	return "(SELECT " + expr + " FROM " + db.Ident(r.target.Name) + " AS " + ta + " WHERE " + r.joinCond(a, ta) +
+		" AND " + c.readable(r.target.Name, ta) + ")", nil
+}
+
 // orderLimit renders ORDER BY / LIMIT / OFFSET of a relation. maxRows caps
 // the limit when positive.
 func (c *compiler) orderLimit(t db.Table, a string, n *query.Node, maxRows int64) (string, error) {
 	var sb strings.Builder
 	for i, o := range n.Order {
-		expr, _, err := c.field(t, a, o.Field)
+		expr, err := c.orderExpr(t, a, n, o)
 		if err != nil {
 			return "", err
 		}

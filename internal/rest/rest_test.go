@@ -335,3 +335,23 @@ func TestMaxRows(t *testing.T) {
 	require.Equal(t, "0-1/3", r.Header.Get("Content-Range"))
 	require.Len(t, rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id&limit=50", nil)), 2)
 }
+
+func TestOrderByEmbeddedColumn(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *bundle) {
+		ann := b.signup(t, "ann@example.com")
+		first := b.seed(t, ann, "draft", 1)
+		second := b.seed(t, ann, "draft", 1)
+		r := b.as(t, ann, "PATCH", "/rest/v1/projects?id=eq."+second.project, map[string]any{"title": "Zeta"})
+		require.Equal(t, http.StatusNoContent, r.Status)
+		got := rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id,p:projects(title)&order=p(title).desc", nil))
+		require.Equal(t, second.tracks[0], got[0]["id"])
+		require.Equal(t, first.tracks[0], got[1]["id"])
+		got = rows(t, b.as(t, ann, "GET", "/rest/v1/tracks?select=id,projects(title)&order=projects(title).asc", nil))
+		require.Equal(t, first.tracks[0], got[0]["id"])
+		r = b.as(t, ann, "GET", "/rest/v1/projects?select=id,tracks(title)&order=tracks(title)", nil)
+		require.Equal(t, http.StatusBadRequest, r.Status, "to-many cannot order the parent")
+		r = b.as(t, ann, "GET", "/rest/v1/tracks?select=id&order=projects(title)", nil)
+		require.Equal(t, http.StatusBadRequest, r.Status, "the embed must be selected")
+	})
+}

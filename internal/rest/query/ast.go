@@ -116,7 +116,11 @@ func (*Logic) isCondition()  {}
 
 // OrderTerm is one key of order=.
 type OrderTerm struct {
-	Field Field
+	// Relation, when set, names a to-one embed (its alias or name as
+	// written in select) whose column Field orders the rows:
+	// order=project(title).desc.
+	Relation string
+	Field    Field
 	Desc  bool
 	// Nulls is "first", "last" or "" (the default: last for asc, first for
 	// desc, as in PostgreSQL).

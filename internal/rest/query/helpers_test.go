@@ -71,9 +71,13 @@ func dumpNode(b *strings.Builder, n *Node) {
 	if len(n.Order) > 0 {
 		var ts []string
 		for _, t := range n.Order {
-			s := dumpField(t.Field) + ".asc"
+			f := dumpField(t.Field)
+			if t.Relation != "" {
+				f = t.Relation + "(" + f + ")"
+			}
+			s := f + ".asc"
 			if t.Desc {
-				s = dumpField(t.Field) + ".desc"
+				s = f + ".desc"
 			}
 			if t.Nulls != "" {
 				s += ".nulls" + t.Nulls

@@ -14,10 +14,23 @@ func parseOrder(raw string) ([]OrderTerm, error) {
 		if err != nil {
 			return nil, err
 		}
-		if sc.peek() == '(' {
-			return nil, errorf("ordering by a column of an embedded resource (%s(…)) is not supported; use %s.order=… to order the embedded rows", fld.Column, fld.Column)
-		}
 		t := OrderTerm{Field: fld}
+		if sc.accept("(") {
+			// rel(col): a column of a to-one embed.
+			if len(fld.Path) > 0 || fld.Cast != "" {
+				return nil, errorf("ordering by an embedded resource needs its plain name before (: %s", fld.Column)
+			}
+			sc.skipWS()
+			inner, err := sc.field()
+			if err != nil {
+				return nil, err
+			}
+			sc.skipWS()
+			if !sc.accept(")") {
+				return nil, sc.unexpected(`")"`)
+			}
+			t = OrderTerm{Relation: fld.Column, Field: inner}
+		}
 		dir := ""
 		for sc.accept(".") {
 			at := sc.pos

@@ -159,6 +159,7 @@ var supabaseJSCases = []okCase{
 
 var orderLimitColumnsCases = []okCase{
 	{"default asc", "order=a", "t{* order(a.asc)}"},
+	{"embedded to-one column", "select=*,p:projects(title)&order=p(title).desc.nullslast,id", "t{*,p:projects{title} order(p(title).desc.nullslast,id.asc)}"},
 	{"desc", "order=a.desc", "t{* order(a.desc)}"},
 	{"nulls only", "order=a.nullsfirst", "t{* order(a.asc.nullsfirst)}"},
 	{"nulls before direction", "order=a.nullslast.desc", "t{* order(a.desc.nullslast)}"},
@@ -181,7 +182,8 @@ var orderLimitColumnsErrCases = []errCase{
 	{"two directions", "order=id.asc.desc", "order", "two directions"},
 	{"two nulls", "order=id.nullsfirst.nullslast", "order", "two nulls modifiers"},
 	{"trailing comma", "order=a,", "order", "expecting field name"},
-	{"embedded column", "order=clients(name).desc", "order", "ordering by a column of an embedded resource"},
+	{"embedded column unclosed", "order=clients(name.desc", "order", `expecting ")"`},
+	{"embedded column with path", "order=c->a(name)", "order", "needs its plain name"},
 	{"order unknown embed", "tracks.order=a", "tracks.order", "'tracks' is not an embedded resource"},
 	{"negative limit", "limit=-1", "limit", "failed to parse limit parameter (-1): expecting a non-negative integer"},
 	{"plus limit", "limit=%2B1", "limit", "expecting a non-negative integer"},
