@@ -121,7 +121,7 @@ type OrderTerm struct {
 	// order=project(title).desc.
 	Relation string
 	Field    Field
-	Desc  bool
+	Desc     bool
 	// Nulls is "first", "last" or "" (the default: last for asc, first for
 	// desc, as in PostgreSQL).
 	Nulls string
