@@ -35,7 +35,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b *bundle)) {
 	}
 }
 
-func (b *bundle) signup(t *testing.T, email string) user {
+func (b *bundle) signup(t testing.TB, email string) user {
 	t.Helper()
 	r := b.s.Do(t, "POST", "/auth/v1/signup", map[string]any{"email": email, "password": "password1", "data": map[string]any{"display_name": email}}, "apikey", b.s.AnonKey)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
@@ -44,7 +44,7 @@ func (b *bundle) signup(t *testing.T, email string) user {
 }
 
 // as sends a request as u (zero user: anon; "service": service_role).
-func (b *bundle) as(t *testing.T, u user, method, path string, body any, headers ...string) apptest.Response {
+func (b *bundle) as(t testing.TB, u user, method, path string, body any, headers ...string) apptest.Response {
 	t.Helper()
 	token := u.token
 	switch u.id {
@@ -67,7 +67,7 @@ func rows(t *testing.T, r apptest.Response) []map[string]any {
 	return out
 }
 
-func created(t *testing.T, r apptest.Response) map[string]any {
+func created(t testing.TB, r apptest.Response) map[string]any {
 	t.Helper()
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
 	var out []map[string]any
@@ -84,7 +84,7 @@ type catalogue struct {
 	tracks          []string
 }
 
-func (b *bundle) seed(t *testing.T, u user, status string, tracks int) catalogue {
+func (b *bundle) seed(t testing.TB, u user, status string, tracks int) catalogue {
 	t.Helper()
 	var c catalogue
 	c.artist = created(t, b.as(t, u, "POST", "/rest/v1/artists", map[string]any{"name": "Artist of " + u.id[:8], "metadata": map[string]any{"genre": "Electronic"}}, "Prefer", repr))["id"].(string)
