@@ -71,10 +71,12 @@ func (postgresDialect) TranslateError(err error) error {
 	default:
 		// Class 22 (data exception) and bad text-search or regex operands:
 		// the request's values were wrong, not the server.
-		// 42804/42883: a type mismatch or missing operator for the operands
-		// the request chose (e.g. a cast).
-		if strings.HasPrefix(pe.Code, "22") || pe.Code == "2201B" || pe.Code == "42804" || pe.Code == "42883" ||
-			pe.Code == "42601" && strings.Contains(pe.Message, "tsquery") {
+		// 42804/42883/42846: a type mismatch, missing operator or impossible
+		// cast for the operands the request chose; 42704: an unknown text
+		// search configuration it named.
+		switch {
+		case strings.HasPrefix(pe.Code, "22"), pe.Code == "42804", pe.Code == "42883", pe.Code == "42846", pe.Code == "42704",
+			pe.Code == "42601" && strings.Contains(pe.Message, "tsquery"):
 			return &RaiseError{Code: RaiseInvalid, Message: pe.Message}
 		}
 		return err

@@ -58,6 +58,10 @@ func (sqliteDialect) TranslateError(err error) error {
 	if !errors.As(err, &se) {
 		return err
 	}
+	if strings.Contains(se.Error(), "malformed JSON") {
+		// json() of a value that is not JSON: a cast the request asked for.
+		return &RaiseError{Code: RaiseInvalid, Message: "malformed JSON"}
+	}
 	if i := strings.Index(se.Error(), raisePrefix); i >= 0 {
 		code, msg, _ := strings.Cut(se.Error()[i+len(raisePrefix):], ":")
 		if j := strings.LastIndex(msg, " ("); j >= 0 {

@@ -355,3 +355,19 @@ func TestOrderByEmbeddedColumn(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, r.Status, "the embed must be selected")
 	})
 }
+
+func TestImpossibleCastsAre400(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, b *bundle) {
+		ann := b.signup(t, "ann@example.com")
+		b.seed(t, ann, "draft", 1)
+		for _, q := range []string{"artists?select=user_id::json", "tracks?select=metadata::date", "tracks?title=fts(nosuchconfig).a"} {
+			r := b.as(t, ann, "GET", "/rest/v1/"+q, nil)
+			if r.Status == http.StatusOK {
+				continue // SQLite casts loosely where PostgreSQL refuses
+			}
+			require.Equal(t, http.StatusBadRequest, r.Status, "%s: %s", q, r.Body)
+			require.Equal(t, "VALIDATION_INVALID_FORMAT", r.Object(t)["code"], q)
+		}
+	})
+}
