@@ -52,10 +52,15 @@ const DefaultBodyLimit = 10 << 20
 // DecodeJSON reads a JSON body of at most limit bytes into dst. It answers
 // malformed JSON, a wrong content type and an oversized body with a 4xx
 // *apierr.Error. Unknown fields are allowed, as supabase-js sends extras.
+// A body sent as form data (curl -d without a Content-Type) is read as
+// JSON too, and refused if it is not.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "text/plain") {
+		// curl -d sends application/x-www-form-urlencoded by default; a JSON
+		// body under that type is read as JSON.
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "text/plain" &&
+			mt != "application/x-www-form-urlencoded") {
 			return apierr.New(http.StatusUnsupportedMediaType, apierr.ValidationInvalidFormat, "the body must be JSON (Content-Type: application/json)")
 		}
 	}

@@ -83,6 +83,8 @@ func TestDecodeJSON(t *testing.T) {
 		{"two values", "application/json", `{} {}`, 400},
 		{"wrong type", "application/json", `{"a":1}`, 400},
 		{"not json", "application/xml", `<a/>`, 415},
+		{"curl -d default type", "application/x-www-form-urlencoded", `{"a":"x"}`, 200},
+		{"real form data", "application/x-www-form-urlencoded", `a=x`, 400},
 		{"too large", "application/json", `{"a":"` + strings.Repeat("x", 200) + `"}`, 413},
 	}
 	for _, c := range cases {

@@ -18,6 +18,13 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+func init() {
+	// GoTrue writes a single audience as a string ("aud":"authenticated"),
+	// which code decoding the token may compare; golang-jwt's default is an
+	// array.
+	jwt.MarshalSingleStringAsArray = false
+}
+
 // Roles.
 const (
 	RoleAnon          = "anon"

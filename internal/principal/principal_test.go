@@ -58,14 +58,19 @@ func TestResolveRoles(t *testing.T) {
 	require.True(t, p.IsService())
 
 	user, err := k.Sign(principal.Claims{
-		RegisteredClaims: jwt.RegisteredClaims{Subject: "6f1c0f9e-4f5e-4d3a-9a57-1d2b3c4d5e6f", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
-		Role:             principal.RoleAuthenticated, SessionID: "s1",
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "6f1c0f9e-4f5e-4d3a-9a57-1d2b3c4d5e6f", Audience: jwt.ClaimStrings{"authenticated"},
+			ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+		Role: principal.RoleAuthenticated, SessionID: "s1",
 	})
 	require.NoError(t, err)
 	p, err = k.Resolve(k.AnonKey(), user)
 	require.NoError(t, err)
 	require.True(t, p.IsUser())
 	require.Equal(t, "s1", p.SessionID)
+
+	payload, err := jwt.NewParser().DecodeSegment(strings.Split(user, ".")[1])
+	require.NoError(t, err)
+	require.NotContains(t, string(payload), `"aud":[`, "a single audience is a string, as GoTrue writes it")
 
 	badSub, err := k.Sign(principal.Claims{RegisteredClaims: jwt.RegisteredClaims{Subject: "not-a-uuid", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))}, Role: principal.RoleAuthenticated})
 	require.NoError(t, err)
