@@ -284,3 +284,47 @@ func TestDeletingParentDeletesChildren(t *testing.T) {
 		}
 	})
 }
+
+func TestTrackFollowsNewestVersion(t *testing.T) {
+	t.Parallel()
+	dbtest.ForEachBackend(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		p := d.Dialect.Placeholder
+		f := seed(t, d, "a@example.com")
+		var track string
+		require.NoError(t, d.QueryRowContext(ctx, "INSERT INTO tracks (project_id, user_id, title, track_number, audio_url) VALUES ("+
+			p(1)+", "+p(2)+", 'T', 1, 'own.mp3') RETURNING id", f.project, f.user).Scan(&track))
+		audio := func() (string, float64) {
+			t.Helper()
+			var a string
+			var dur float64
+			require.NoError(t, d.QueryRowContext(ctx, "SELECT audio_url, coalesce(duration, 0) FROM tracks WHERE id = "+p(1), track).Scan(&a, &dur))
+			return a, dur
+		}
+		addVersion := func(n int, url string, dur float64) string {
+			t.Helper()
+			var id string
+			require.NoError(t, d.QueryRowContext(ctx, "INSERT INTO track_versions (track_id, user_id, version_number, audio_url, duration, waveform_data) VALUES ("+
+				p(1)+", "+p(2)+", "+p(3)+", "+p(4)+", "+p(5)+", '[0.5]') RETURNING id", track, f.user, n, url, dur).Scan(&id))
+			return id
+		}
+		a, _ := audio()
+		require.Equal(t, "own.mp3", a, "no version yet: the track's own value")
+		v1 := addVersion(1, "v1.mp3", 10)
+		a, dur := audio()
+		require.Equal(t, "v1.mp3", a)
+		require.Equal(t, 10.0, dur)
+		v2 := addVersion(2, "v2.mp3", 20)
+		a, _ = audio()
+		require.Equal(t, "v2.mp3", a)
+		_, err := d.ExecContext(ctx, "UPDATE track_versions SET audio_url = 'v1b.mp3' WHERE id = "+p(1), v1)
+		require.NoError(t, err)
+		a, _ = audio()
+		require.Equal(t, "v2.mp3", a, "editing an older version leaves the newest in place")
+		_, err = d.ExecContext(ctx, "DELETE FROM track_versions WHERE id = "+p(1), v2)
+		require.NoError(t, err)
+		a, dur = audio()
+		require.Equal(t, "v1b.mp3", a, "deleting the newest falls back to the one before")
+		require.Equal(t, 10.0, dur)
+	})
+}
