@@ -172,6 +172,21 @@ func seed(t *testing.T, d *db.DB, email string) fixture {
 	return f
 }
 
+// insertTrack adds track number 1 to f's project; audio is its audio_url
+// ("" for none).
+func insertTrack(t *testing.T, d *db.DB, f fixture, audio string) string {
+	t.Helper()
+	p := d.Dialect.Placeholder
+	var a any
+	if audio != "" {
+		a = audio
+	}
+	var id string
+	require.NoError(t, d.QueryRowContext(context.Background(), "INSERT INTO tracks (project_id, user_id, title, track_number, audio_url) VALUES ("+
+		p(1)+", "+p(2)+", 'T', 1, "+p(3)+") RETURNING id", f.project, f.user, a).Scan(&id))
+	return id
+}
+
 func TestSchemaConstraints(t *testing.T) {
 	t.Parallel()
 	dbtest.ForEachBackend(t, func(t *testing.T, d *db.DB) {
@@ -267,9 +282,7 @@ func TestDeletingParentDeletesChildren(t *testing.T) {
 		ctx := context.Background()
 		p := d.Dialect.Placeholder
 		f := seed(t, d, "a@example.com")
-		var track string
-		require.NoError(t, d.QueryRowContext(ctx, "INSERT INTO tracks (project_id, user_id, title, track_number) VALUES ("+
-			p(1)+", "+p(2)+", 'T', 1) RETURNING id", f.project, f.user).Scan(&track))
+		track := insertTrack(t, d, f, "")
 		_, err := d.ExecContext(ctx, "INSERT INTO track_versions (track_id, user_id, version_number) VALUES ("+p(1)+", "+p(2)+", 1)", track, f.user)
 		require.NoError(t, err)
 
@@ -291,9 +304,7 @@ func TestTrackFollowsNewestVersion(t *testing.T) {
 		ctx := context.Background()
 		p := d.Dialect.Placeholder
 		f := seed(t, d, "a@example.com")
-		var track string
-		require.NoError(t, d.QueryRowContext(ctx, "INSERT INTO tracks (project_id, user_id, title, track_number, audio_url) VALUES ("+
-			p(1)+", "+p(2)+", 'T', 1, 'own.mp3') RETURNING id", f.project, f.user).Scan(&track))
+		track := insertTrack(t, d, f, "own.mp3")
 		audio := func() (string, float64) {
 			t.Helper()
 			var a string

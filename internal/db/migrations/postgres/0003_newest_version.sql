@@ -5,23 +5,15 @@ CREATE FUNCTION tunebase_track_from_newest_version() RETURNS trigger LANGUAGE pl
 DECLARE
   tid uuid;
 BEGIN
-  IF TG_OP = 'DELETE' THEN
-    tid := OLD.track_id;
-  ELSE
-    tid := NEW.track_id;
-  END IF;
-  UPDATE tracks AS t
-     SET audio_url = v.audio_url, duration = v.duration, waveform_data = v.waveform_data
-    FROM (SELECT audio_url, duration, waveform_data FROM track_versions
-           WHERE track_id = tid ORDER BY version_number DESC LIMIT 1) AS v
-   WHERE t.id = tid;
-  IF TG_OP = 'UPDATE' AND OLD.track_id IS DISTINCT FROM NEW.track_id THEN
+  -- The track of the row, and on a move the track it left (OLD and NEW are
+  -- NULL where the operation has none).
+  FOR tid IN SELECT DISTINCT x FROM unnest(ARRAY[OLD.track_id, NEW.track_id]) AS x WHERE x IS NOT NULL LOOP
     UPDATE tracks AS t
        SET audio_url = v.audio_url, duration = v.duration, waveform_data = v.waveform_data
       FROM (SELECT audio_url, duration, waveform_data FROM track_versions
-             WHERE track_id = OLD.track_id ORDER BY version_number DESC LIMIT 1) AS v
-     WHERE t.id = OLD.track_id;
-  END IF;
+             WHERE track_id = tid ORDER BY version_number DESC LIMIT 1) AS v
+     WHERE t.id = tid;
+  END LOOP;
   RETURN NULL;
 END $$;
 
